@@ -1,0 +1,31 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from accounts.api.views import MeView, TokenLoginView, TokenLogoutView
+from branches.api.views import OrganizationViewSet
+from members.api.views import MemberViewSet
+
+router = DefaultRouter()
+router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("members", MemberViewSet, basename="member")
+
+api_v1 = [
+    path("auth/token/", TokenLoginView.as_view(), name="auth-token"),
+    path("auth/logout/", TokenLogoutView.as_view(), name="auth-logout"),
+    path("me/", MeView.as_view(), name="me"),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("", include("core.urls")),
+    path("organizations/", include("branches.urls")),
+    path("members/", include("members.urls")),
+]

@@ -1,0 +1,1 @@
+"""Roster import and export (.xlsx). Placeholder interface; implemented in full below."""
