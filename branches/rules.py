@@ -75,7 +75,7 @@ def structure_warnings(
         out.append(Warning("too_few_full_members", _("A branch needs at least 3 full members; it has %(n)d.")
                            % {"n": full_members}))
     if full_members >= COMMITTEE_REQUIRED_FROM:
-        low, high = COMMITTEE_SIZE_RANGE
+        low = COMMITTEE_SIZE_RANGE[0]
         if committee_size == 0:
             out.append(Warning("committee_missing", _(
                 "With 7 or more full members the branch should have a branch committee of 3 to 5.")))

@@ -52,13 +52,23 @@ def national_id_taken(*, tenant_id: int, id_hash: str, exclude_pk: int | None = 
 def prepare_identity(fields: dict) -> dict:
     """Normalize ID and phone, fill the birth date from the ID, compute the keyed hash."""
     out = dict(fields)
+    errors: dict[str, list[str]] = {}
     if "national_id" in out:
-        out["national_id"] = normalize_national_id(out["national_id"])
-        out["national_id_hash"] = crypto.keyed_hash(out["national_id"])
-        if not out.get("birth_date"):
-            out["birth_date"] = birth_date_from_national_id(out["national_id"])
+        try:
+            out["national_id"] = normalize_national_id(out["national_id"])
+        except ValidationError as exc:
+            errors["national_id"] = exc.messages
+        else:
+            out["national_id_hash"] = crypto.keyed_hash(out["national_id"])
+            if not out.get("birth_date"):
+                out["birth_date"] = birth_date_from_national_id(out["national_id"])
     if "phone" in out:
-        out["phone"] = normalize_phone(out["phone"])
+        try:
+            out["phone"] = normalize_phone(out["phone"])
+        except ValidationError as exc:
+            errors["phone"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
     return out
 
 

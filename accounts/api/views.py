@@ -1,5 +1,6 @@
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import IsAuthenticated
@@ -14,6 +15,12 @@ class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField()
 
 
+class LoginLockedOut(exceptions.APIException):
+    status_code = 429
+    default_code = "locked_out"
+    default_detail = _("Too many failed logins. Try again later.")
+
+
 class TokenLoginView(ObtainAuthToken):
     """Exchange username and password for an API token; failures are throttled and locked out."""
 
@@ -22,7 +29,14 @@ class TokenLoginView(ObtainAuthToken):
 
     @extend_schema(request=ObtainAuthToken.serializer_class, responses=TokenResponseSerializer)
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            # django-axes marks the request when the username/address pair is locked out.
+            if getattr(request, "axes_locked_out", False):
+                raise LoginLockedOut()
+            raise exceptions.ValidationError(serializer.errors)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})
 
 
 class GrantSerializer(serializers.Serializer):

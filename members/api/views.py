@@ -37,7 +37,8 @@ class MemberViewSet(ScopedViewSet):
     def perform_destroy(self, instance):
         services.member_remove(actor=self.request.user, member=instance)
 
-    @extend_schema(request=None, responses={200: MemberRevealSerializer, 403: OpenApiResponse(description="No reveal permission")})
+    @extend_schema(request=None, responses={200: MemberRevealSerializer,
+                                            403: OpenApiResponse(description="No reveal permission")})
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
         member = self.get_object()
