@@ -81,7 +81,7 @@ class Route:
         cls = self.view_class
         if cls is None:
             return ["get"]
-        return [m for m in ("get", "post") if hasattr(cls, m)]
+        return [m for m in ("get", "post") if hasattr(cls, m) and m in cls.http_method_names]
 
     def url(self, **values) -> str:
         path = self.regex.lstrip("^").rstrip("$").replace("\\Z", "")
