@@ -4,12 +4,26 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import MeView, TokenLoginView, TokenLogoutView
+from activities.api.views import (
+    AppraisalViewSet,
+    ComplianceViewSet,
+    MeetingViewSet,
+    PlanViewSet,
+    RuleViewSet,
+    TalkViewSet,
+)
 from branches.api.views import OrganizationViewSet
 from members.api.views import MemberViewSet
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("members", MemberViewSet, basename="member")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("reviews", AppraisalViewSet, basename="review")
+router.register("talks", TalkViewSet, basename="talk")
+router.register("compliance", ComplianceViewSet, basename="compliance")
+router.register("activity-rules", RuleViewSet, basename="activity-rule")
 
 api_v1 = [
     path("auth/token/", TokenLoginView.as_view(), name="auth-token"),

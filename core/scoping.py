@@ -102,7 +102,12 @@ def scope_q(model, user, action: str = Action.VIEW) -> Q:
     if user.tenant_id is None:
         return nothing
     path_field = model.scope_path
-    parts = [Q(**{f"{path_field}__startswith": p}) for p in subtree_prefixes(user, action)]
+    prefixes = subtree_prefixes(user, action)
+    if path_field is None:
+        # A tenant-wide setting: any grant allowing the action opens it (for writes, ADMIN lives
+        # only with tenant administrators).
+        return Q(tenant_id=user.tenant_id) if prefixes else nothing
+    parts = [Q(**{f"{path_field}__startswith": p}) for p in prefixes]
     if action == Action.VIEW and has_role(user, Role.MEMBER):
         own = model.scope_self_q(user)
         if own is not None:
@@ -142,8 +147,9 @@ class TenantModel(models.Model):
 
     objects = TenantQuerySet.as_manager()
 
-    # Lookup from this model to the owning organization's materialized path.
-    scope_path = "organization__path"
+    # Lookup from this model to the owning organization's materialized path; None for a
+    # tenant-wide setting that every user of the tenant with the action may see.
+    scope_path: str | None = "organization__path"
     # Whether django-guardian single-object grants widen visibility of this model.
     object_grants = False
 

@@ -89,3 +89,34 @@ def allow_reveal(user: User) -> User:
     user.user_permissions.add(Permission.objects.get(codename="reveal_member_pii"))
     # Django caches permissions on the instance; reload it.
     return User.objects.get(pk=user.pk)
+
+
+def record_meeting(organization: Organization, *, kinds=("theme_day",), starts_at=None, topic="学习党章",
+                   finalize=False, attendance=None, actor=None):
+    """A meeting through the service (expected attendees present unless ``attendance`` is given)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from activities import services as activity_services
+
+    starts_at = starts_at or datetime(2026, 3, 10, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    meeting = activity_services.meeting_record(actor=actor, organization=organization, kinds=list(kinds),
+                                               starts_at=starts_at, topic=topic, attendance=attendance)
+    if finalize:
+        meeting = activity_services.meeting_finalize(actor=actor, meeting=meeting)
+    return meeting
+
+
+def populate_activities(world):
+    """One of each organizational-life record in the world's branch (for isolation checks)."""
+    from activities import services as activity_services
+
+    meeting = record_meeting(world.branch, kinds=("theme_day", "general_meeting"), topic=f"{world.branch.name}主题党日")
+    plan = activity_services.plan_save(actor=None, organization=world.branch, year=2026, summary="年度计划",
+                                       items=[activity_services.PlanItemEntry(3, ["theme_day"], "学习党章")])
+    appraisal = activity_services.appraisal_save(actor=None, member=world.members[1], year=2025,
+                                                 self_assessment="自评", grade="qualified",
+                                                 decided_on=date(2025, 12, 20))
+    talk = activity_services.talk_record(actor=None, organization=world.branch, initiator=world.members[1],
+                                         partner=world.members[2], talked_on=date(2026, 2, 1), topic="谈心")
+    return {"meeting": meeting, "plan": plan, "appraisal": appraisal, "talk": talk}

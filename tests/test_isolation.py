@@ -18,9 +18,11 @@ from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
+from activities.models import Appraisal, Meeting, Plan, Talk
 from branches.models import Organization
 from core.scoping import Role
 from members.models import Member
+from tests.factories import populate_activities
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +31,10 @@ pytestmark = pytest.mark.django_db
 TARGETS = {
     Organization: lambda w: w.branch,
     Member: lambda w: w.members[1],
+    Meeting: lambda w: populate_activities(w)["meeting"],
+    Plan: lambda w: populate_activities(w)["plan"],
+    Appraisal: lambda w: populate_activities(w)["appraisal"],
+    Talk: lambda w: populate_activities(w)["talk"],
 }
 
 # Routes that are not tenant data, each with the reason.
@@ -77,7 +83,8 @@ class Route:
 
     def methods(self) -> list[str]:
         if self.is_api:
-            return sorted(getattr(self.callback, "actions", None) or {"get": "get"})
+            allowed = getattr(self.view_class, "http_method_names", ["get"])
+            return sorted(m for m in (getattr(self.callback, "actions", None) or {"get": "get"}) if m in allowed)
         cls = self.view_class
         if cls is None:
             return ["get"]
@@ -139,7 +146,7 @@ def _intruders(world_a, world_b):
 
 def _leak_markers(world_a) -> list[str]:
     """Names inside the target subtree (branch A1 and its members) that intruders must not see."""
-    return [world_a.branch.name, world_a.group.name, *[m.name for m in world_a.members]]
+    return [world_a.branch.name, world_a.group.name, *[m.name for m in world_a.members], "主题党日", "年度计划"]
 
 
 def _text(response) -> str:
@@ -187,6 +194,7 @@ def test_object_routes_answer_404_out_of_scope(route, world_a, world_b):
 
 @pytest.mark.parametrize("route", [r for r in TENANT_ROUTES if "pk" not in r.params], ids=lambda r: r.name)
 def test_collection_routes_leak_nothing_out_of_scope(route, world_a, world_b):
+    populate_activities(world_a)
     markers = _leak_markers(world_a)
     url = route.url()
     for who, user in _intruders(world_a, world_b).items():
