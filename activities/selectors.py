@@ -198,4 +198,5 @@ def talk_coverage(*, organization: Organization, year: int) -> dict:
     needed = rules.required_pairs(rules.OrgFacts(organization.pk, organization.kind, sizes.get(organization.pk, 0)))
     covered = set(Talk.objects.filter(tenant_id=organization.tenant_id, organization=organization,
                                       talked_on__year=year).values_list("pair_kind", flat=True))
-    return {"needed": needed, "covered": sorted(covered & set(needed)), "missing": [p for p in needed if p not in covered]}
+    return {"needed": needed, "covered": sorted(covered & set(needed)),
+            "missing": [p for p in needed if p not in covered]}

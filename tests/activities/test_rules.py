@@ -7,7 +7,8 @@ import pytest
 
 from activities import rules
 from activities.choices import ActivityKind as K
-from activities.choices import PairKind, Period, RequirementStatus as S
+from activities.choices import PairKind, Period
+from activities.choices import RequirementStatus as S
 from branches.choices import OrgKind
 
 BRANCH = rules.OrgFacts(id=1, kind=OrgKind.BRANCH, committee_size=5)

@@ -153,7 +153,8 @@ def test_attachment_checks_type_content_and_size(world_a, settings, tmp_path):
     with pytest.raises(ValidationError, match="does not match"):
         services.attachment_add(actor=None, meeting=meeting, upload=SimpleUploadedFile("x.pdf", b"not a pdf"))
     with pytest.raises(ValidationError, match="limit is"):
-        services.attachment_add(actor=None, meeting=meeting, upload=SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * 2000))
+        services.attachment_add(actor=None, meeting=meeting,
+                                upload=SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * 2000))
     assert meeting.attachments.count() == 1
 
 
