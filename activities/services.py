@@ -7,7 +7,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from branches.choices import OrgKind, OrgStatus
 from branches.models import Organization
+from core.uploads import validate_upload
 from members.choices import MemberStatus
 from members.models import Member
 
@@ -238,31 +238,11 @@ def refresh_last_org_life(*, member_ids, tenant_id: int) -> None:
             Member.objects.filter(pk=member.pk).update(last_org_life_on=value)
 
 
-ATTACHMENT_TYPES = {
-    # extension: (content type, magic bytes)
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "pdf": ("application/pdf", (b"%PDF-",)),
-}
-
-
 def attachment_add(*, actor, meeting: Meeting, upload) -> Attachment:
     """Attach a photo (JPEG, PNG) or a PDF; type is checked by content, size against the limit."""
     _refuse_if_final(meeting)
-    name = upload.name or ""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    limit = settings.ATTACHMENT_MAX_BYTES
-    if ext not in ATTACHMENT_TYPES:
-        raise ValidationError({"file": _("Only JPEG or PNG photos and PDF files can be attached.")})
-    if upload.size > limit:
-        raise ValidationError({"file": _("The file is %(size).1f MB; the limit is %(limit).0f MB.")
-                               % {"size": upload.size / 1048576, "limit": limit / 1048576}})
-    content_type, magics = ATTACHMENT_TYPES[ext]
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(m) for m in magics):
-        raise ValidationError({"file": _("The file's content does not match its type.")})
+    content_type = validate_upload(upload)
+    name = upload.name
     with transaction.atomic():
         return Attachment.objects.create(tenant_id=meeting.tenant_id, meeting=meeting, file=upload,
                                          original_name=name[:200], content_type=content_type, size=upload.size,

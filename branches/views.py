@@ -9,13 +9,16 @@ from core.views import ScopedDetailView, ScopedListView, ScopedObjectFormView, c
 from members.models import CommitteeMembership, Member
 
 from . import rules, selectors, services
-from .choices import OrgKind, OrgStatus
+from .choices import CommitteePost, OrgKind, OrgStatus
 from .filters import OrganizationFilter
 from .forms import ElectionForm, ElectionPostFormSet, OrganizationCreateForm, OrganizationForm, OrganizationMoveForm
 from .models import Election, Organization
 
 # A node lists at most this many children inline; the rest are one click away as a paged list.
 CHILDREN_SHOWN = 200
+
+# Committee posts in rank order (secretary first), as the choices list them.
+POST_ORDER = {post: index for index, post in enumerate(CommitteePost.values)}
 
 TERM_BADGES = {
     "unknown": (_("Term unknown"), "secondary"),
@@ -109,10 +112,9 @@ class OrganizationDetailView(ScopedDetailView):
         term_status = selectors.organization_term_status(organization=org, today=timezone.localdate())
         ctx["term_status"] = term_status
         ctx["term_badge"] = TERM_BADGES.get(term_status)
-        ctx["committee"] = (
-            CommitteeMembership.objects.visible_to(user, Action.VIEW)
-            .filter(organization=org, ended_on__isnull=True).select_related("member").order_by("post", "id")
-        )
+        committee = (CommitteeMembership.objects.visible_to(user, Action.VIEW)
+                     .filter(organization=org, ended_on__isnull=True).select_related("member"))
+        ctx["committee"] = sorted(committee, key=lambda p: (POST_ORDER.get(p.post, len(POST_ORDER)), p.pk))
         ctx["elections"] = Election.objects.visible_to(user, Action.VIEW).filter(organization=org)[:10]
         members = Member.objects.visible_to(user, Action.VIEW).filter(is_active=True)
         if org.kind in (OrgKind.BRANCH, OrgKind.GROUP):

@@ -191,7 +191,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "OrgStatusEnum": "branches.choices.OrgStatus",
+        "MemberStatusEnum": "members.choices.MemberStatus",
+        "AttendanceStatusEnum": "activities.choices.AttendanceStatus",
+        "PlanStatusEnum": "activities.choices.PlanStatus",
+        "InspectionStatusEnum": "inspections.choices.InspectionStatus",
+        "TicketStatusEnum": "inspections.choices.TicketStatus",
+        "MeasureStatusEnum": "inspections.choices.MeasureStatus",
+    },
 }
 
 # --- Language, time ---

@@ -13,6 +13,7 @@ from activities.api.views import (
     TalkViewSet,
 )
 from branches.api.views import OrganizationViewSet
+from inspections.api.views import InspectionViewSet, TicketViewSet, VisitViewSet
 from members.api.views import MemberViewSet
 
 router = DefaultRouter()
@@ -24,6 +25,9 @@ router.register("reviews", AppraisalViewSet, basename="review")
 router.register("talks", TalkViewSet, basename="talk")
 router.register("compliance", ComplianceViewSet, basename="compliance")
 router.register("activity-rules", RuleViewSet, basename="activity-rule")
+router.register("inspections", InspectionViewSet, basename="inspection")
+router.register("visits", VisitViewSet, basename="visit")
+router.register("rectifications", TicketViewSet, basename="rectification")
 
 api_v1 = [
     path("auth/token/", TokenLoginView.as_view(), name="auth-token"),
@@ -42,4 +46,6 @@ urlpatterns = [
     path("", include("core.urls")),
     path("organizations/", include("branches.urls")),
     path("members/", include("members.urls")),
+    path("activities/", include("activities.urls")),
+    path("inspections/", include("inspections.urls")),
 ]

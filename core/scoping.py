@@ -45,7 +45,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
 }
 
 # django-guardian codename prefix for single-object grants, per action.
-OBJECT_PERMISSION_PREFIX = {Action.VIEW: "view", Action.CHANGE: "change"}
+OBJECT_PERMISSION_PREFIX = {Action.VIEW: "view", Action.CHANGE: "change", Action.INSPECT: "inspect"}
 
 
 @dataclass(frozen=True)

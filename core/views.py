@@ -6,7 +6,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.views import generic
 from django.views.generic.detail import SingleObjectMixin
 
@@ -80,7 +81,10 @@ def get_scoped_object_or_404(queryset, user, pk, action: str = Action.VIEW):
     (creating a member in a branch, a child under a parent).
     """
     model = queryset.model
-    obj = get_object_or_404(queryset.visible_to(user, Action.VIEW), pk=pk)
+    try:
+        obj = queryset.visible_to(user, Action.VIEW).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        raise Http404 from exc
     if action != Action.VIEW and not model.objects.visible_to(user, action).filter(pk=obj.pk).exists():
         raise PermissionDenied
     return obj

@@ -187,5 +187,5 @@ class RosterImportView(ScopedFormView):
     def done(self, result):
         if result.errors:
             return self.render_to_response(self.get_context_data(result=result))
-        messages.success(self.request, _("Imported %(n)d members.") % {"n": result.created})
+        messages.success(self.request, result.summary)
         return redirect("members:list")

@@ -120,3 +120,35 @@ def populate_activities(world):
     talk = activity_services.talk_record(actor=None, organization=world.branch, initiator=world.members[1],
                                          partner=world.members[2], talked_on=date(2026, 2, 1), topic="谈心")
     return {"meeting": meeting, "plan": plan, "appraisal": appraisal, "talk": talk}
+
+
+def populate_inspections(world):
+    """An inspection of the world's branch with a failed item, and the ticket filed from it."""
+    from inspections import services as inspection_services
+    from inspections.models import ChecklistTemplate
+
+    inspection_services.ensure_tenant_defaults(tenant_id=world.tenant.pk)
+    inspection = inspection_services.inspection_create(
+        actor=None, organization=world.general_branch, kind="supervision", title=f"{world.branch.name}专项督查",
+        starts_on=date(2026, 3, 1), ends_on=date(2026, 3, 31), review_from=date(2025, 10, 1),
+        review_to=date(2025, 12, 31), targets=[world.branch],
+        template=ChecklistTemplate.objects.filter(tenant=world.tenant).first())
+    visit = inspection.visits.get()
+    item = visit.items.first()
+    inspection_services.check_item_record(actor=None, item=item, result="failed", note="缺少签到表")
+    ticket = inspection_services.ticket_from_item(actor=None, item=item, deadline=date(2099, 6, 30),
+                                                  responsible_person=f"{world.branch.name}书记")
+    return {"inspection": inspection, "visit": visit, "ticket": ticket}
+
+
+def file_ticket(organization: Organization, *, actor=None, deadline=None, **extra):
+    """A rectification ticket through the service, in the default category 其他."""
+    from inspections import services as inspection_services
+    from inspections.models import TicketCategory
+
+    inspection_services.ensure_tenant_defaults(tenant_id=organization.tenant_id)
+    category = TicketCategory.objects.get(tenant_id=organization.tenant_id, code=extra.pop("category", "records"))
+    return inspection_services.ticket_file(
+        actor=actor, organization=organization, problem=extra.pop("problem", f"{organization.name}会议记录不规范"),
+        category=category, deadline=deadline or date(2099, 12, 31),
+        responsible_person=extra.pop("responsible_person", "张书记"), **extra)

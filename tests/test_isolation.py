@@ -21,8 +21,9 @@ from rest_framework.test import APIClient
 from activities.models import Appraisal, Meeting, Plan, Talk
 from branches.models import Organization
 from core.scoping import Role
+from inspections.models import Inspection, RectificationTicket, Visit
 from members.models import Member
-from tests.factories import populate_activities
+from tests.factories import populate_activities, populate_inspections
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,9 @@ TARGETS = {
     Plan: lambda w: populate_activities(w)["plan"],
     Appraisal: lambda w: populate_activities(w)["appraisal"],
     Talk: lambda w: populate_activities(w)["talk"],
+    Inspection: lambda w: populate_inspections(w)["inspection"],
+    Visit: lambda w: populate_inspections(w)["visit"],
+    RectificationTicket: lambda w: populate_inspections(w)["ticket"],
 }
 
 # Routes that are not tenant data, each with the reason.
@@ -146,7 +150,8 @@ def _intruders(world_a, world_b):
 
 def _leak_markers(world_a) -> list[str]:
     """Names inside the target subtree (branch A1 and its members) that intruders must not see."""
-    return [world_a.branch.name, world_a.group.name, *[m.name for m in world_a.members], "主题党日", "年度计划"]
+    return [world_a.branch.name, world_a.group.name, *[m.name for m in world_a.members], "主题党日", "年度计划",
+            "专项督查", "缺少签到表"]
 
 
 def _text(response) -> str:
@@ -195,6 +200,7 @@ def test_object_routes_answer_404_out_of_scope(route, world_a, world_b):
 @pytest.mark.parametrize("route", [r for r in TENANT_ROUTES if "pk" not in r.params], ids=lambda r: r.name)
 def test_collection_routes_leak_nothing_out_of_scope(route, world_a, world_b):
     populate_activities(world_a)
+    populate_inspections(world_a)
     markers = _leak_markers(world_a)
     url = route.url()
     for who, user in _intruders(world_a, world_b).items():

@@ -36,7 +36,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, PermissionError):
         exc = exceptions.PermissionDenied(str(exc))
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
