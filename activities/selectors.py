@@ -166,12 +166,21 @@ def last_org_life(member_ids: Iterable[int], *, tenant_id: int) -> dict[int, dat
     return result
 
 
+def org_life_since(member: Member) -> date:
+    """The day the current stretch without organizational life began.
+
+    The last recorded one; without any, the later of joining and entering the roster here — the
+    product cannot know about life before it started recording, so it does not count against anyone.
+    """
+    if member.last_org_life_on:
+        return member.last_org_life_on
+    on_roster = timezone.localtime(member.created_at).date()
+    return max(d for d in (member.joined_on, on_roster) if d is not None)
+
+
 def months_without_org_life(member: Member, *, today: date) -> int:
-    """Consecutive whole months without organizational life (since the last one, or since joining)."""
-    since = member.last_org_life_on or member.full_member_on or member.joined_on
-    if since is None:
-        since = timezone.localtime(member.created_at).date()
-    return rules.months_between(since, today)
+    """Consecutive whole months without organizational life."""
+    return rules.months_between(org_life_since(member), today)
 
 
 def members_near_six_month_line(*, organization: Organization, today: date, months: int = 3):
@@ -179,10 +188,20 @@ def members_near_six_month_line(*, organization: Organization, today: date, mont
     from branches.rules import add_months
 
     cutoff = add_months(today, -months)
-    return (Member.objects.filter(tenant_id=organization.tenant_id, is_active=True,
-                                  organization__path__startswith=organization.path)
-            .filter(Q(last_org_life_on__lte=cutoff) | Q(last_org_life_on__isnull=True, joined_on__lte=cutoff))
+    return (members_without_org_life_since(cutoff, tenant_id=organization.tenant_id)
+            .filter(organization__path__startswith=organization.path)
             .select_related("organization").order_by("last_org_life_on", "name"))
+
+
+def members_without_org_life_since(cutoff: date, *, tenant_id: int):
+    """Active members whose stretch without organizational life began on or before ``cutoff``."""
+    from datetime import datetime, time, timedelta
+
+    end_of_cutoff = datetime.combine(cutoff + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone())
+    return Member.objects.filter(tenant_id=tenant_id, is_active=True).filter(
+        Q(last_org_life_on__lte=cutoff)
+        | Q(last_org_life_on__isnull=True, created_at__lt=end_of_cutoff)
+        & (Q(joined_on__isnull=True) | Q(joined_on__lte=cutoff)))
 
 
 def appraisal_summary(*, organization: Organization, year: int) -> dict:

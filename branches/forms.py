@@ -8,7 +8,8 @@ from .choices import CommitteePost, OrgKind
 from .models import Organization
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-ORGANIZATION_FIELDS = ["name", "short_name", "code", "category", "established_on", "term_start", "term_end"]
+ORGANIZATION_FIELDS = ["name", "short_name", "code", "category", "established_on", "term_start", "term_end",
+                       "theme_day"]
 
 
 class OrganizationForm(forms.ModelForm):
@@ -23,7 +24,7 @@ class OrganizationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.kind == OrgKind.GROUP:  # Party groups hold no elections and have no term
-            del self.fields["term_start"], self.fields["term_end"]
+            del self.fields["term_start"], self.fields["term_end"], self.fields["theme_day"]
 
 
 class OrganizationCreateForm(OrganizationForm):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -61,6 +61,11 @@ class Organization(TenantModel):
     established_on = models.DateField(_("date established"), null=True, blank=True)
     term_start = models.DateField(_("current term start"), null=True, blank=True)
     term_end = models.DateField(_("current term planned end"), null=True, blank=True)
+    # The branch's fixed theme Party day (day of the month); the "alarm clock" reminds before it.
+    theme_day = models.PositiveSmallIntegerField(
+        _("theme Party day (day of month)"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("1 to 28, so that it exists in every month."))
     status = models.CharField(_("status"), max_length=20, choices=OrgStatus.choices, default=OrgStatus.ACTIVE)
     dissolved_on = models.DateField(_("date dissolved"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

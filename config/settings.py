@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "members",
     "activities",
     "inspections",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -243,3 +244,4 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

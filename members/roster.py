@@ -467,13 +467,11 @@ class _RosterImporter:
             # The same answer whether the code is unknown, another tenant's, or outside the actor's scope.
             fail("organization", _("The organization does not exist or you may not import into it."))
             return None, None
-        group = None
         group_code = _text(raw.get("group"))
-        if group_code:
-            group = self.orgs.get(group_code)
-            if group is None:
-                fail("group", _("The Party group must belong to the member's branch."))
-                return organization, None
+        group = self.orgs.get(group_code) if group_code else None
+        if group_code and group is None:
+            # Unknown or out of scope: the same words check_placement uses for a group of another branch.
+            fail("group", _("The Party group must belong to the member's branch."))
         try:
             check_placement(tenant_id=organization.tenant_id, organization=organization, group=group)
         except ValidationError as exc:
@@ -628,7 +626,8 @@ def _export_row(member: Member, reveal: bool) -> list:
         "mobile_location": member.mobile_location,
         "lost_contact": YES if member.lost_contact else NO,
     }
-    return [values[key] for key, _header in COLUMNS]
+    # Empty text becomes an empty cell: openpyxl writes no XML for None, and that is most of the cost.
+    return [values[key] if values[key] != "" else None for key, _header in COLUMNS]
 
 
 def template_response(*, actor) -> HttpResponse:

@@ -3,6 +3,9 @@
 Triggers guard the meeting row and the rows that make up the record (attendance, attachments):
 once ``finalized_at`` is set, UPDATE and DELETE raise, whatever path the statement came from.
 Corrections, make-ups and review steps live in their own tables and are only ever appended.
+
+The one sanctioned exception is an operator purging a whole tenant (``core.demo.purge_tenant``):
+inside its transaction it sets ``partylife.purge_tenant`` and DELETE (never UPDATE) goes through.
 """
 
 from django.db import migrations
@@ -10,6 +13,9 @@ from django.db import migrations
 FORWARD = """
 CREATE OR REPLACE FUNCTION activities_meeting_guard() RETURNS trigger AS $$
 BEGIN
+    IF TG_OP = 'DELETE' AND current_setting('partylife.purge_tenant', true) = 'on' THEN
+        RETURN OLD;
+    END IF;
     IF OLD.finalized_at IS NOT NULL THEN
         RAISE EXCEPTION 'meeting % is finalized (定稿) and cannot be changed or deleted', OLD.id
             USING ERRCODE = 'check_violation';
@@ -23,6 +29,9 @@ CREATE OR REPLACE FUNCTION activities_meeting_part_guard() RETURNS trigger AS $$
 DECLARE
     target bigint;
 BEGIN
+    IF TG_OP = 'DELETE' AND current_setting('partylife.purge_tenant', true) = 'on' THEN
+        RETURN OLD;
+    END IF;
     IF TG_OP = 'INSERT' THEN target := NEW.meeting_id; ELSE target := OLD.meeting_id; END IF;
     IF EXISTS (SELECT 1 FROM activities_meeting WHERE id = target AND finalized_at IS NOT NULL)
        OR (TG_OP = 'UPDATE' AND EXISTS (

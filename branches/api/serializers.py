@@ -23,7 +23,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         model = Organization
         fields = [
             "id", "parent", "path", "depth", "name", "short_name", "code", "kind", "kind_display",
-            "category", "category_display", "established_on", "term_start", "term_end", "term_status",
+            "category", "category_display", "established_on", "term_start", "term_end", "term_status", "theme_day",
             "status", "dissolved_on", "created_at", "updated_at",
         ]
         read_only_fields = ["path", "depth", "status", "dissolved_on", "created_at", "updated_at"]

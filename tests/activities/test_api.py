@@ -203,3 +203,17 @@ def test_database_refuses_raw_update_and_delete_of_finalized_meeting(world_a):
     draft.refresh_from_db()
     assert (final.topic, draft.topic) == ("学习党章", "草稿二")
     assert Attendance.objects.filter(pk=attendance.pk, status="present").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (set DATABASE_URL): the guard is a "
+                                                              "PostgreSQL trigger")
+@time_machine.travel(NOW, tick=False)
+def test_tenant_purge_is_the_one_sanctioned_delete_of_finalized_records(world_a, world_b):
+    from core.demo import purge_tenant
+
+    record_meeting(world_a.branch, finalize=True)
+    kept = record_meeting(world_b.branch, finalize=True)
+    purge_tenant(world_a.tenant)
+    assert list(Meeting.objects.values_list("pk", flat=True)) == [kept.pk]
+    with pytest.raises(DatabaseError, match="finalized"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM activities_meeting WHERE id = %s", [kept.pk])  # the setting did not leak

@@ -128,3 +128,28 @@ def test_joined_before_18_is_refused(world_a):
         "/api/v1/members/", payload(world_a.branch, national_id=born, joined_on="2018-04-30",
                                     full_member_on="2019-05-01"), format="json")
     assert response.status_code == 400 and "joined_on" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("11010519491231002X", True),
+        ("11010519491231002x", True),   # lower-case check letter is normalized
+        ("320102198001010016", True),   # a real district code the region tables of some libraries lack
+        ("11010519491231002", False),   # 17 characters
+        ("11010519491231002Y", False),  # not a digit or X
+        ("99010519491231002X", False),  # no such province
+        ("110105194913310021", False),  # month 13 (check digit right)
+        ("110105194912310021", False),  # wrong check digit
+    ],
+)
+def test_national_id_rules(value, ok):
+    from django.core.exceptions import ValidationError
+
+    from members.validators import normalize_national_id
+
+    if ok:
+        assert normalize_national_id(value) == value.upper()
+    else:
+        with pytest.raises(ValidationError):
+            normalize_national_id(value)
