@@ -44,9 +44,9 @@ def send_email(delivery, config) -> None:
 def post_json(url: str, payload: dict, key: str) -> dict:
     if not url.startswith(("https://", "http://")):
         raise DeliveryError("HTTP channel URL must start with http:// or https://")
-    request = urllib.request.Request(url, data=json.dumps(payload, ensure_ascii=False).encode(), method="POST",
-                                     headers={"Content-Type": "application/json; charset=utf-8",
-                                              "Idempotency-Key": key})
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    headers = {"Content-Type": "application/json; charset=utf-8", "Idempotency-Key": key}
+    request = urllib.request.Request(url, data=body, method="POST", headers=headers)  # noqa: S310
     try:
         # The scheme is checked above; the URL is the tenant administrator's configured gateway.
         with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT_SECONDS) as response:  # noqa: S310
