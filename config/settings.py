@@ -116,6 +116,7 @@ else:
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -125,6 +126,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # 02:30 every night: drop expired sessions so the session table does not grow without end.
     "clear-expired-sessions": {"task": "core.tasks.clear_expired_sessions", "schedule": crontab(hour=2, minute=30)},
+    # 07:30 every day: write the day's reminders for every tenant (due and overdue meetings, terms,
+    # the six-month line, plans, rectification deadlines, escalations), before the working day starts.
+    "scan-reminders": {"task": "notifications.tasks.scan_all_tenants", "schedule": crontab(hour=7, minute=30)},
+    # Every minute: send pending deliveries (after quiet hours end, after a broker outage, retries).
+    "deliver-reminders": {"task": "notifications.tasks.deliver_due", "schedule": crontab(minute="*")},
 }
 
 # --- Authentication ---
@@ -227,6 +233,12 @@ ROSTER_IMPORT_MAX_BYTES = int(os.environ.get("ROSTER_IMPORT_MAX_BYTES", str(10 *
 ROSTER_IMPORT_MAX_ROWS = int(os.environ.get("ROSTER_IMPORT_MAX_ROWS", "20000"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@partylife.local")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

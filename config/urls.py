@@ -15,6 +15,7 @@ from activities.api.views import (
 from branches.api.views import OrganizationViewSet
 from inspections.api.views import InspectionViewSet, TicketViewSet, VisitViewSet
 from members.api.views import MemberViewSet
+from notifications.api.views import NotificationViewSet, PreferenceView, ReminderSettingsView
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
@@ -28,11 +29,14 @@ router.register("activity-rules", RuleViewSet, basename="activity-rule")
 router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("visits", VisitViewSet, basename="visit")
 router.register("rectifications", TicketViewSet, basename="rectification")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 api_v1 = [
     path("auth/token/", TokenLoginView.as_view(), name="auth-token"),
     path("auth/logout/", TokenLogoutView.as_view(), name="auth-logout"),
     path("me/", MeView.as_view(), name="me"),
+    path("notification-settings/", ReminderSettingsView.as_view(), name="notification-settings"),
+    path("notification-preferences/", PreferenceView.as_view(), name="notification-preferences"),
     *router.urls,
 ]
 

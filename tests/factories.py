@@ -152,3 +152,12 @@ def file_ticket(organization: Organization, *, actor=None, deadline=None, **extr
         actor=actor, organization=organization, problem=extra.pop("problem", f"{organization.name}会议记录不规范"),
         category=category, deadline=deadline or date(2099, 12, 31),
         responsible_person=extra.pop("responsible_person", "张书记"), **extra)
+
+
+def remind(world, *, title="区委提醒", kind="term_unknown"):
+    """A reminder row in the world's branch for its secretary (what a scan would write)."""
+    from notifications.models import Reminder
+
+    return Reminder.objects.create(tenant=world.tenant, kind=kind, subject_type="organization",
+                                   subject_id=world.branch.pk, period="2026-11", recipient=world.user("secretary"),
+                                   organization=world.branch, title=f"{world.branch.name}{title}")

@@ -23,7 +23,8 @@ from branches.models import Organization
 from core.scoping import Role
 from inspections.models import Inspection, RectificationTicket, Visit
 from members.models import Member
-from tests.factories import populate_activities, populate_inspections
+from notifications.models import Reminder
+from tests.factories import populate_activities, populate_inspections, remind
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,7 @@ TARGETS = {
     Inspection: lambda w: populate_inspections(w)["inspection"],
     Visit: lambda w: populate_inspections(w)["visit"],
     RectificationTicket: lambda w: populate_inspections(w)["ticket"],
+    Reminder: remind,
 }
 
 # Routes that are not tenant data, each with the reason.
@@ -201,6 +203,7 @@ def test_object_routes_answer_404_out_of_scope(route, world_a, world_b):
 def test_collection_routes_leak_nothing_out_of_scope(route, world_a, world_b):
     populate_activities(world_a)
     populate_inspections(world_a)
+    remind(world_a)
     markers = _leak_markers(world_a)
     url = route.url()
     for who, user in _intruders(world_a, world_b).items():
