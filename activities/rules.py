@@ -114,6 +114,7 @@ class OrgFacts:
     id: int
     kind: str
     committee_size: int = 0
+    since: date | None = None  # nothing is required for periods that ended before the organization existed
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,7 @@ def evaluate(*, org: OrgFacts, rules: Iterable[Rule], gatherings: Iterable[Gathe
         if not applies(rule, org):
             continue
         for p_start, p_end in periods_between(rule.period, start, end):
-            if not rule.covers(p_start):
+            if not rule.covers(p_start) or (org.since is not None and p_end < org.since):
                 continue
             inside = [g for g in own if p_start <= g.day <= p_end and rule.kind in g.kinds]
             if rule.expected == Expected.PAIRS:

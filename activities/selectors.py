@@ -132,10 +132,15 @@ def _evaluate_many(orgs: list[Organization], *, tenant_id: int, start: date, end
     for g in gatherings(tenant_id=tenant_id, org_ids=[o.pk for o in orgs], start=start, end=end):
         by_org[g.org_id].append(g)
     return {
-        o.pk: rules.evaluate(org=rules.OrgFacts(o.pk, o.kind, sizes.get(o.pk, 0)), rules=tenant_rule_list,
-                             gatherings=by_org[o.pk], start=start, end=end, today=today)
+        o.pk: rules.evaluate(org=rules.OrgFacts(o.pk, o.kind, sizes.get(o.pk, 0), organization_since(o)),
+                             rules=tenant_rule_list, gatherings=by_org[o.pk], start=start, end=end, today=today)
         for o in orgs
     }
+
+
+def organization_since(org: Organization) -> date:
+    """From when requirements apply: the date established, or else the day it was entered here."""
+    return org.established_on or timezone.localtime(org.created_at).date()
 
 
 def meeting_quorum(meeting: Meeting) -> dict | None:

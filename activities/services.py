@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from branches.choices import OrgKind, OrgStatus
 from branches.models import Organization
 from core.uploads import validate_upload
+from dashboards import stats
 from members.choices import MemberStatus
 from members.models import Member
 
@@ -76,9 +77,18 @@ def rule_version_set(*, actor, tenant, kind: str, period: str, min_count: int, a
                                     applies_to=sorted(default.applies_to), expected=default.expected,
                                     required=default.required, valid_from=date(1900, 1, 1), valid_to=valid_from,
                                     note=_("National default"), created_by=actor)
-    return ActivityRule.objects.create(tenant=tenant, kind=kind, period=period, min_count=min_count,
+    rule = ActivityRule.objects.create(tenant=tenant, kind=kind, period=period, min_count=min_count,
                                        applies_to=sorted(applies_to), expected=expected, required=required,
                                        valid_from=valid_from, note=note, created_by=actor)
+    _refresh_tenant_slots(tenant.pk, valid_from.year)
+    return rule
+
+
+def _refresh_tenant_slots(tenant_id: int, from_year: int) -> None:
+    """A rule change re-judges the periods it covers: refresh the tenant's requirement counters."""
+    orgs = list(Organization.objects.filter(tenant_id=tenant_id))
+    for year in range(from_year, timezone.localdate().year + 1):
+        stats.touch(orgs, families={stats.ACTIVITY}, year=year)
 
 
 # --- meetings ----------------------------------------------------------------------------------
@@ -225,6 +235,7 @@ def meeting_finalize(*, actor, meeting: Meeting, now: datetime | None = None) ->
     meeting.save(update_fields=["voting_members", "finalized_at", "finalized_by", "updated_at"])
     refresh_last_org_life(member_ids=meeting.attendances.values_list("member_id", flat=True),
                           tenant_id=meeting.tenant_id)
+    stats.touch([meeting.organization], families={stats.ACTIVITY}, year=meeting.day.year)
     return meeting
 
 
@@ -232,10 +243,14 @@ def refresh_last_org_life(*, member_ids, tenant_id: int) -> None:
     """Recompute members' date of last organizational life from the evidence (finalized records, make-ups)."""
     ids = list(member_ids)
     latest = selectors.last_org_life(ids, tenant_id=tenant_id)
-    for member in Member.objects.filter(tenant_id=tenant_id, pk__in=ids).only("pk", "last_org_life_on"):
+    touched = set()
+    for member in Member.objects.filter(tenant_id=tenant_id, pk__in=ids).only("pk", "last_org_life_on",
+                                                                               "organization_id"):
         value = latest.get(member.pk)
         if member.last_org_life_on != value:
             Member.objects.filter(pk=member.pk).update(last_org_life_on=value)
+            touched.add(member.organization_id)
+    stats.touch(Organization.objects.filter(pk__in=touched), families={stats.LIFE})
 
 
 def attachment_add(*, actor, meeting: Meeting, upload) -> Attachment:

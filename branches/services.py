@@ -15,6 +15,12 @@ from .choices import OrgKind, OrgStatus
 from .models import PATH_SEGMENT_WIDTH, Election, Organization, Tenant
 
 
+def _stats():
+    from dashboards import stats  # the summary tables sit above this app
+
+    return stats
+
+
 def _segment(pk: int) -> str:
     return f"{pk:0{PATH_SEGMENT_WIDTH}d}/"
 
@@ -51,6 +57,7 @@ def organization_create(*, actor, tenant: Tenant, parent: Organization | None, k
     org.save()
     org.path = (parent.path if parent else "/") + _segment(org.pk)
     Organization.objects.filter(pk=org.pk).update(path=org.path)
+    _stats().touch([org])
     return org
 
 
@@ -68,6 +75,7 @@ def organization_update(*, actor, organization: Organization, **fields) -> Organ
     _apply_term_defaults(organization)
     organization.full_clean(exclude=["path", "tenant", "parent"])
     organization.save()
+    _stats().touch([organization], families={"term", "orgs"})
     return organization
 
 
@@ -88,6 +96,10 @@ def organization_move(*, actor, organization: Organization, new_parent: Organiza
         depth=F("depth") + depth_delta,
     )
     Organization.objects.filter(pk=org.pk).update(parent=new_parent)
+    # The summary tables of the old and the new ancestors are recomputed from the counters below them.
+    old_ancestors = [int(p) for p in old_path.strip("/").split("/")[:-1]]
+    ancestors = {*old_ancestors, *new_parent.ancestor_ids, new_parent.pk}
+    transaction.on_commit(lambda: _stats().rebuild_subtrees(ancestors))
     org.refresh_from_db()
     return org
 
@@ -101,6 +113,7 @@ def organization_dissolve(*, actor, organization: Organization, dissolved_on: da
     organization.status = OrgStatus.DISSOLVED
     organization.dissolved_on = dissolved_on
     organization.save(update_fields=["status", "dissolved_on", "updated_at"])
+    _stats().touch([organization])
     return organization
 
 
@@ -139,4 +152,5 @@ def election_record(*, actor, organization: Organization, held_on: date, approve
     ])
     Organization.objects.filter(pk=organization.pk).update(term_start=held_on, term_end=term_end)
     organization.term_start, organization.term_end = held_on, term_end
+    _stats().touch([organization], families={"term", "activity"})  # the committee decides committee meetings
     return election

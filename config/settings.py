@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "activities",
     "inspections",
     "notifications",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +130,9 @@ CELERY_BEAT_SCHEDULE = {
     # 07:30 every day: write the day's reminders for every tenant (due and overdue meetings, terms,
     # the six-month line, plans, rectification deadlines, escalations), before the working day starts.
     "scan-reminders": {"task": "notifications.tasks.scan_all_tenants", "schedule": crontab(hour=7, minute=30)},
+    # 00:20 every night: reconcile the dashboards' summary tables (new periods open new requirement
+    # slots on the 1st; any refresh lost to a crash between commit and refresh is repaired).
+    "reconcile-dashboards": {"task": "dashboards.tasks.reconcile_all_tenants", "schedule": crontab(hour=0, minute=20)},
     # Every minute: send pending deliveries (after quiet hours end, after a broker outage, retries).
     "deliver-reminders": {"task": "notifications.tasks.deliver_due", "schedule": crontab(minute="*")},
 }

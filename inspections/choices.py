@@ -65,11 +65,12 @@ DEFAULT_CATEGORIES = [
     ("other", "其他"),
 ]
 
+# Tenant data (editable per tenant once created), in the users' language.
 DEFAULT_CHECKLIST = [
-    ("三会一课 records for the last quarter are complete", "three_meetings"),
-    ("Minutes are signed by the host and the recorder", "records"),
-    ("Attendance sign-in sheets are kept with the records", "records"),
-    ("Dues are collected monthly and the ledger is up to date", "dues"),
-    ("The branch committee was elected on time", "election_overdue"),
-    ("The theme Party day is held monthly on the fixed day", "three_meetings"),
+    ("上一季度“三会一课”记录齐全", "three_meetings"),
+    ("会议记录有主持人、记录人签字", "records"),
+    ("签到表随会议记录存档", "records"),
+    ("党费按月收缴，台账及时更新", "dues"),
+    ("支部委员会按期换届", "election_overdue"),
+    ("每月在固定日期开展主题党日", "three_meetings"),
 ]

@@ -199,7 +199,8 @@ class Measure(TenantModel):
     class Meta:
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
-        ordering = ["due_on", "id"]
+        # Undated measures last on every database (SQLite and PostgreSQL sort NULL differently).
+        ordering = [models.F("due_on").asc(nulls_last=True), "id"]
 
 
 class TicketAttachment(TenantModel):

@@ -44,7 +44,7 @@ def ensure_tenant_defaults(*, tenant_id: int) -> None:
         template, _created = ChecklistTemplate.objects.get_or_create(tenant_id=tenant_id,
                                                                      name="基层党组织规范化检查")
         ChecklistTemplateItem.objects.bulk_create([
-            ChecklistTemplateItem(tenant_id=tenant_id, template=template, text=_(text), category_code=code,
+            ChecklistTemplateItem(tenant_id=tenant_id, template=template, text=text, category_code=code,
                                   position=i)
             for i, (text, code) in enumerate(DEFAULT_CHECKLIST)
         ])
@@ -92,6 +92,18 @@ def inspection_create(*, actor, organization: Organization, kind: str, title: st
 
 
 @transaction.atomic
+def inspection_set_status(*, actor, inspection: Inspection, status: str) -> Inspection:
+    """Planned → in progress → completed (and back, if an inspection is reopened)."""
+    from .choices import InspectionStatus
+
+    if status not in InspectionStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    inspection.status = status
+    inspection.save(update_fields=["status"])
+    return inspection
+
+
+@transaction.atomic
 def check_item_add(*, actor, visit: Visit, text: str, category_code: str = "") -> CheckItem:
     position = visit.items.count()
     return CheckItem.objects.create(tenant_id=visit.tenant_id, visit=visit, text=text, category_code=category_code,
@@ -106,6 +118,8 @@ def check_item_record(*, actor, item: CheckItem, result: str, note: str = "", ev
         raise ValidationError({"note": _("Say what was wrong.")})
     if hasattr(item, "ticket") and item.ticket is not None and result != ItemResult.FAILED:
         raise ValidationError({"result": _("A ticket was filed from this item; it stays failed.")})
+    if evidence is not None:
+        validate_upload(evidence)
     item.result, item.note = result, note.strip()
     if evidence is not None:
         item.evidence = evidence

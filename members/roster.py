@@ -214,6 +214,9 @@ def import_roster(*, actor, file, dry_run: bool = False) -> ImportResult:
     try:
         with transaction.atomic():
             Member.objects.bulk_create(members, batch_size=BULK_BATCH_SIZE)
+            from .services import refresh_roster_stats
+
+            refresh_roster_stats({m.organization for m in members})
             if dry_run:
                 transaction.set_rollback(True)
     except IntegrityError:

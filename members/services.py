@@ -82,7 +82,15 @@ def member_create(*, actor, organization: Organization, group: Organization | No
     member = Member(tenant_id=organization.tenant_id, organization=organization, group=group, **fields)
     member.full_clean(exclude=["tenant", "organization", "group", "national_id_hash", "user"])
     member.save()
+    refresh_roster_stats([organization])
     return member
+
+
+def refresh_roster_stats(organizations) -> None:
+    """Members count in the dashboards' six-month figures: refresh them for these organizations."""
+    from dashboards import stats
+
+    stats.touch(organizations, families={stats.LIFE})
 
 
 @transaction.atomic
@@ -97,11 +105,13 @@ def member_update(*, actor, member: Member, **fields) -> Member:
         tenant_id=member.tenant_id, id_hash=fields["national_id_hash"], exclude_pk=member.pk
     ):
         raise ValidationError({"national_id": _("A member with this national ID number is already registered.")})
+    previous = member.organization
     member.organization, member.group = organization, group
     for name, value in fields.items():
         setattr(member, name, value)
     member.full_clean(exclude=["tenant", "organization", "group", "national_id_hash", "user"])
     member.save()
+    refresh_roster_stats({previous, organization})
     return member
 
 
@@ -110,6 +120,7 @@ def member_remove(*, actor, member: Member) -> Member:
     """Take a member off the roster (the record is kept: attendance and history refer to it)."""
     member.is_active = False
     member.save(update_fields=["is_active", "updated_at"])
+    refresh_roster_stats([member.organization])
     return member
 
 

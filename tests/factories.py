@@ -37,6 +37,7 @@ class OrganizationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"第{n}党组织")
     code = factory.Sequence(lambda n: f"ORG{n:05d}")
     category = OrgCategory.ORGAN
+    established_on = date(2000, 7, 1)
 
     @classmethod
     def _create(cls, model_class, *args, tenant, parent, kind, name, code, **kwargs):
@@ -112,7 +113,8 @@ def populate_activities(world):
     from activities import services as activity_services
 
     meeting = record_meeting(world.branch, kinds=("theme_day", "general_meeting"), topic=f"{world.branch.name}主题党日")
-    plan = activity_services.plan_save(actor=None, organization=world.branch, year=2026, summary="年度计划",
+    plan = activity_services.plan_save(actor=None, organization=world.branch, year=2026,
+                                       summary=f"{world.branch.name}年度计划",
                                        items=[activity_services.PlanItemEntry(3, ["theme_day"], "学习党章")])
     appraisal = activity_services.appraisal_save(actor=None, member=world.members[1], year=2025,
                                                  self_assessment="自评", grade="qualified",

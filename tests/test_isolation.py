@@ -152,8 +152,7 @@ def _intruders(world_a, world_b):
 
 def _leak_markers(world_a) -> list[str]:
     """Names inside the target subtree (branch A1 and its members) that intruders must not see."""
-    return [world_a.branch.name, world_a.group.name, *[m.name for m in world_a.members], "主题党日", "年度计划",
-            "专项督查", "缺少签到表"]
+    return [world_a.branch.name, world_a.group.name, *[m.name for m in world_a.members], "缺少签到表"]
 
 
 def _text(response) -> str:

@@ -6,7 +6,7 @@ from branches.models import Organization
 from core.api.base import ScopedRelatedField
 from core.scoping import Action
 
-from ..choices import ItemResult, MeasureStatus, Severity, TicketAction
+from ..choices import InspectionStatus, ItemResult, MeasureStatus, Severity, TicketAction
 from ..models import (
     CheckItem,
     ChecklistTemplate,
@@ -68,6 +68,10 @@ class InspectionSerializer(serializers.ModelSerializer):
         fields = ["id", "organization", "kind", "title", "team", "team_note", "starts_on", "ends_on", "review_from",
                   "review_to", "status", "targets", "template", "visits", "created_at"]
         read_only_fields = ["status", "created_at"]
+
+
+class InspectionStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=InspectionStatus.choices)
 
 
 class CheckResultSerializer(serializers.Serializer):

@@ -20,6 +20,7 @@ from .serializers import (
     CommentSerializer,
     FileFromItemSerializer,
     InspectionSerializer,
+    InspectionStatusSerializer,
     InspectorSerializer,
     LedgerCountsSerializer,
     MeasureSerializer,
@@ -42,11 +43,21 @@ class InspectionViewSet(ScopedViewSet):
     serializer_class = InspectionSerializer
     filterset_class = InspectionFilter
     http_method_names = ["get", "post", "head", "options"]
-    scope_actions = {"create": Action.INSPECT}
+    scope_actions = {"create": Action.INSPECT, "set_status": Action.INSPECT}
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         serializer.instance = services.inspection_create(actor=self.request.user, **data)
+
+    @extend_schema(request=InspectionStatusSerializer, responses=InspectionSerializer)
+    @action(detail=True, methods=["post"], url_path="status")
+    def set_status(self, request, pk=None):
+        inspection = self.get_object()
+        payload = InspectionStatusSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        inspection = services.inspection_set_status(actor=request.user, inspection=inspection,
+                                                    status=payload.validated_data["status"])
+        return Response(InspectionSerializer(inspection, context=self.get_serializer_context()).data)
 
 
 class VisitViewSet(ScopedViewSet):

@@ -168,3 +168,10 @@ def test_quorum_is_more_than_half(voting, present, met):
 @pytest.mark.parametrize(("excellent", "graded", "exceeded"), [(3, 9, False), (4, 9, True), (0, 0, False)])
 def test_excellent_share(excellent, graded, exceeded):
     assert rules.excellent_share_exceeded(excellent=excellent, graded=graded) is exceeded
+
+
+def test_nothing_is_required_before_the_organization_existed():
+    new_branch = rules.OrgFacts(id=1, kind=OrgKind.BRANCH, committee_size=0, since=date(2026, 5, 20))
+    statuses = evaluate(new_branch, [], date(2026, 1, 1), date(2026, 6, 30), date(2026, 7, 1))
+    assert {s.label for s in statuses if s.kind == K.THEME_DAY} == {"2026-05", "2026-06"}
+    assert {s.label for s in statuses if s.kind == K.GENERAL_MEETING} == {"2026Q2"}

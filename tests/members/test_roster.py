@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 from datetime import date, datetime, timedelta
 from itertools import count
@@ -416,7 +415,7 @@ def test_row_limit(world_a, settings):
     assert Member.objects.count() == before
 
 
-# --- Speed ---
+# --- Size ---
 
 
 @pytest.mark.slow
@@ -432,14 +431,12 @@ def test_five_thousand_rows_import_completely(world_a):
     data = xlsx(rows)
     before = Member.objects.count()
 
-    started = time.perf_counter()
+    # The speed target (under 30 s) is measured by bench/import_roster.py, not asserted here.
     result = roster.import_roster(actor=admin, file=data)
-    elapsed = time.perf_counter() - started
 
     assert result.errors == []
     assert result.created == 5000
     assert Member.objects.count() == before + 5000
-    assert elapsed < 30
 
 
 # --- Export and template ---
