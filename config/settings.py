@@ -8,6 +8,7 @@ from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # SQLite file, broker folders, uploads, beat schedule
 
 
 def env_bool(name: str, default: bool = False) -> bool:
