@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 PYTEST_ARGS ?=
+TEST_WORKERS ?= 2
 
 .PHONY: install run web test test-fast lint messages migrate seed district clean
 
@@ -31,7 +32,7 @@ run: seed
 # Every test. Without DATABASE_URL on SQLite; with it on PostgreSQL (tests that need
 # PostgreSQL or Redis say so when they skip).
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "no tests were collected"; fi; exit $$rc
 
 test-fast: install
