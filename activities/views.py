@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +36,8 @@ from core.views import (
     ScopedPageMixin,
     add_service_errors,
     can_act_on,
+    child_or_404,
+    file_response,
     get_scoped_object_or_404,
     style_form,
 )
@@ -670,17 +671,9 @@ class AttachmentFileView(MeetingObjectMixin, ScopedDetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        wanted = request.GET.get("id", "")
-        attachment = self.object.attachments.filter(pk=int(wanted)).first() if wanted.isdigit() else None
-        if attachment is None:
-            raise Http404
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
-        response = FileResponse(handle, content_type=attachment.content_type, filename=attachment.original_name)
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
+        attachment = child_or_404(self.object.attachments.all(), request.GET.get("id", ""))
+        return file_response(attachment.file, filename=attachment.original_name,
+                             content_type=attachment.content_type)
 
 
 # --- compliance ---------------------------------------------------------------------------------------

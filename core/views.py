@@ -179,3 +179,24 @@ class ScopedFormView(ServiceFormMixin, ScopedPageMixin, generic.FormView):
     def post(self, request, *args, **kwargs):
         self.check_access()
         return super().post(request, *args, **kwargs)
+
+
+def child_or_404(queryset, raw_id: str):
+    """The row of ``queryset`` (already scoped through its parent) whose id is the query parameter ``raw_id``."""
+    row = queryset.filter(pk=int(raw_id)).first() if (raw_id or "").isdigit() else None
+    if row is None:
+        raise Http404
+    return row
+
+
+def file_response(field, *, filename: str, content_type: str | None = None):
+    """Serve a stored evidence file to someone who may see its record; a missing file is 404."""
+    from django.http import FileResponse
+
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, filename=filename, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +29,8 @@ from core.views import (
     ScopedListView,
     ScopedObjectFormView,
     can_act_on,
+    child_or_404,
+    file_response,
     style_form,
 )
 from members.models import CommitteeMembership
@@ -382,12 +384,8 @@ class VisitEvidenceView(ScopedDetailView):
     model = Visit
 
     def get(self, request, *args, **kwargs):
-        visit = self.get_object()
-        item_id = request.GET.get("item", "")
-        item = visit.items.filter(pk=item_id).exclude(evidence="").first() if item_id.isdigit() else None
-        if item is None:
-            raise Http404
-        return FileResponse(item.evidence.open("rb"), filename=item.evidence.name.rsplit("/", 1)[-1])
+        item = child_or_404(self.get_object().items.exclude(evidence=""), request.GET.get("item", ""))
+        return file_response(item.evidence, filename=item.evidence.name.rsplit("/", 1)[-1])
 
 
 # --- the ledger --------------------------------------------------------------------------
@@ -705,11 +703,6 @@ class TicketAttachmentView(ScopedDetailView):
     model = RectificationTicket
 
     def get(self, request, *args, **kwargs):
-        ticket = self.get_object()
-        attachment_id = request.GET.get("id", "")
-        attachment = ticket.attachments.filter(pk=attachment_id).first() if attachment_id.isdigit() else None
-        if attachment is None:
-            raise Http404
-        response = FileResponse(attachment.file.open("rb"), filename=attachment.original_name,
-                                content_type=attachment.content_type)
-        return response
+        attachment = child_or_404(self.get_object().attachments.all(), request.GET.get("id", ""))
+        return file_response(attachment.file, filename=attachment.original_name,
+                             content_type=attachment.content_type)
