@@ -52,4 +52,5 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("activities/", include("activities.urls")),
     path("inspections/", include("inspections.urls")),
+    path("notifications/", include("notifications.urls")),
 ]

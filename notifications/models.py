@@ -47,12 +47,15 @@ class ReminderSettings(TenantModel):
 
 
 class UserPreference(models.Model):
-    """Which channels a user wants besides the inbox (the inbox always gets everything)."""
+    """Which personal channels a user wants besides the inbox (the inbox always gets everything).
+
+    Group robots post each item once to the organization's group chat, for all; they are the
+    tenant administrator's setting, not a personal one.
+    """
 
     user = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="notification_preference")
     email = models.BooleanField(_("by e-mail"), default=True)
     sms = models.BooleanField(_("by SMS"), default=False)
-    group_robots = models.BooleanField(_("in the group chats of my organization"), default=True)
 
     class Meta:
         verbose_name = _("notification preference")

@@ -28,7 +28,7 @@ class ReminderSettingsSerializer(serializers.ModelSerializer):
 class PreferenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = UserPreference
-        fields = ["email", "sms", "group_robots"]
+        fields = ["email", "sms"]
 
 
 class CountSerializer(serializers.Serializer):

@@ -49,8 +49,7 @@ def test_settings_read_by_all_changed_by_admin(world_a):
 
 def test_preferences(world_a):
     client = api_as(world_a.user(Role.SECRETARY))
-    assert client.get("/api/v1/notification-preferences/").json() == {"email": True, "sms": False,
-                                                                      "group_robots": True}
+    assert client.get("/api/v1/notification-preferences/").json() == {"email": True, "sms": False}
     assert client.put("/api/v1/notification-preferences/", {"sms": True}, format="json").json()["sms"] is True
 
 
