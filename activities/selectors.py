@@ -198,12 +198,15 @@ def members_near_six_month_line(*, organization: Organization, today: date, mont
             .select_related("organization").order_by("last_org_life_on", "name"))
 
 
-def members_without_org_life_since(cutoff: date, *, tenant_id: int):
+def members_without_org_life_since(cutoff: date, *, tenant_id: int | None):
     """Active members whose stretch without organizational life began on or before ``cutoff``."""
     from datetime import datetime, time, timedelta
 
     end_of_cutoff = datetime.combine(cutoff + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone())
-    return Member.objects.filter(tenant_id=tenant_id, is_active=True).filter(
+    members = Member.objects.filter(is_active=True)
+    if tenant_id is not None:
+        members = members.filter(tenant_id=tenant_id)
+    return members.filter(
         Q(last_org_life_on__lte=cutoff)
         | Q(last_org_life_on__isnull=True, created_at__lt=end_of_cutoff)
         & (Q(joined_on__isnull=True) | Q(joined_on__lte=cutoff)))

@@ -13,6 +13,7 @@ from activities.api.views import (
     TalkViewSet,
 )
 from branches.api.views import OrganizationViewSet
+from dashboards.api.views import DashboardViewSet
 from inspections.api.views import InspectionViewSet, TicketViewSet, VisitViewSet
 from members.api.views import MemberViewSet
 from notifications.api.views import NotificationViewSet, PreferenceView, ReminderSettingsView
@@ -37,6 +38,7 @@ api_v1 = [
     path("me/", MeView.as_view(), name="me"),
     path("notification-settings/", ReminderSettingsView.as_view(), name="notification-settings"),
     path("notification-preferences/", PreferenceView.as_view(), name="notification-preferences"),
+    path("dashboard/<int:pk>/", DashboardViewSet.as_view({"get": "retrieve"}), name="dashboard-detail"),
     *router.urls,
 ]
 
@@ -52,5 +54,6 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("activities/", include("activities.urls")),
     path("inspections/", include("inspections.urls")),
+    path("dashboard/", include("dashboards.urls")),
     path("notifications/", include("notifications.urls")),
 ]
