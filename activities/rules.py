@@ -51,6 +51,7 @@ NATIONAL_DEFAULTS: tuple[Rule, ...] = (
     Rule(ActivityKind.CENTRAL_GROUP_STUDY, Period.YEAR, 4, frozenset({OrgKind.COMMITTEE}), Expected.COMMITTEE),
 )
 
+MIN_COMMITTEE_SIZE = 3  # a branch committee has 3 to 5 (at most 7) members
 GENERAL_MEETING_QUORUM = 0.5  # more than half of the members with a vote
 EXCELLENT_SHARE_LIMIT = 1 / 3  # 优秀 is generally at most one third
 
@@ -158,7 +159,8 @@ def applies(rule: Rule, org: OrgFacts) -> bool:
     if not rule.required or org.kind not in rule.applies_to:
         return False
     if rule.expected == Expected.COMMITTEE and org.kind == OrgKind.BRANCH:
-        return org.committee_size > 0  # a branch without a committee (支委会) holds no committee meetings
+        # A branch with a committee (支委会, 3 or more members) meets monthly; a secretary alone does not.
+        return org.committee_size >= MIN_COMMITTEE_SIZE
     return True
 
 

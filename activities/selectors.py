@@ -128,8 +128,13 @@ def _evaluate_many(orgs: list[Organization], *, tenant_id: int, start: date, end
                    today: date) -> dict[int, list[rules.Status]]:
     tenant_rule_list = tenant_rules(tenant_id=tenant_id)
     sizes = committee_sizes((o.pk for o in orgs), tenant_id=tenant_id)
+    # Evidence from the start of the earliest period that the window touches (a quarter that began
+    # before ``start`` is judged on all its meetings), to the end of the latest.
+    periods = {r.period for r in tenant_rule_list}
+    evidence_from = min(rules.period_bounds(p, start)[0] for p in periods)
+    evidence_to = max(rules.period_bounds(p, end)[1] for p in periods)
     by_org: dict[int, list[rules.Gathering]] = defaultdict(list)
-    for g in gatherings(tenant_id=tenant_id, org_ids=[o.pk for o in orgs], start=start, end=end):
+    for g in gatherings(tenant_id=tenant_id, org_ids=[o.pk for o in orgs], start=evidence_from, end=evidence_to):
         by_org[g.org_id].append(g)
     return {
         o.pk: rules.evaluate(org=rules.OrgFacts(o.pk, o.kind, sizes.get(o.pk, 0), organization_since(o)),

@@ -175,3 +175,9 @@ def test_nothing_is_required_before_the_organization_existed():
     statuses = evaluate(new_branch, [], date(2026, 1, 1), date(2026, 6, 30), date(2026, 7, 1))
     assert {s.label for s in statuses if s.kind == K.THEME_DAY} == {"2026-05", "2026-06"}
     assert {s.label for s in statuses if s.kind == K.GENERAL_MEETING} == {"2026Q2"}
+
+
+def test_branch_with_only_a_secretary_holds_no_committee_meetings():
+    secretary_only = rules.OrgFacts(id=1, kind=OrgKind.BRANCH, committee_size=1)
+    statuses = evaluate(secretary_only, [], date(2026, 1, 1), date(2026, 1, 31), date(2026, 2, 1))
+    assert K.COMMITTEE_MEETING not in {s.kind for s in statuses}

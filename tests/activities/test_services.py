@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from activities import selectors, services
 from activities.choices import RequirementStatus as S
@@ -141,6 +142,7 @@ def test_general_meeting_quorum_is_flagged(world_a):
     assert selectors.meeting_quorum(meeting)["met"] is True
 
 
+@translation.override("en")  # the messages are matched in the source language
 def test_attachment_checks_type_content_and_size(world_a, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.ATTACHMENT_MAX_BYTES = 1024
@@ -269,3 +271,16 @@ def test_members_near_six_month_line(world_a):
                                                                      key=lambda pk: Member.objects.get(pk=pk).name)]
     member = Member.objects.get(pk=world_a.members[0].pk)
     assert selectors.months_without_org_life(member, today=date(2026, 11, 22)) == 6
+
+
+@time_machine.travel(at(2026, 11, 22), tick=False)
+def test_window_inside_a_quarter_sees_the_quarters_earlier_meetings(world_a):
+    """Asking about 22 Aug – 22 Nov judges Q3 on all of Q3, including a general meeting in July."""
+    record_meeting(world_a.branch, kinds=("general_meeting", "theme_day"), starts_at=at(2026, 7, 3), finalize=True)
+    record_meeting(world_a.branch, kinds=("theme_day",), starts_at=at(2026, 8, 3), finalize=True)
+    statuses = selectors.compliance_for(organization=world_a.branch, start=date(2026, 8, 22), end=date(2026, 11, 22),
+                                        today=date(2026, 11, 22))
+    found = {(s.kind, s.label): s.status for s in statuses[world_a.branch.pk]}
+    assert found[("general_meeting", "2026Q3")] == S.DONE
+    assert found[("theme_day", "2026-08")] == S.DONE
+    assert found[("theme_day", "2026-09")] == S.OVERDUE
