@@ -46,7 +46,7 @@ def page(browser, live_server, settings):
     settings.ALLOWED_HOSTS = ["*"]
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
                                   base_url=live_server.url)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)  # a loaded 2-core CI machine
     page = context.new_page()
     yield page
     context.close()
@@ -56,7 +56,7 @@ def page(browser, live_server, settings):
 def desktop_page(browser, live_server, settings):
     settings.ALLOWED_HOSTS = ["*"]
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN", base_url=live_server.url)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)  # a loaded 2-core CI machine
     page = context.new_page()
     yield page
     context.close()
