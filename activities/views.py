@@ -350,15 +350,7 @@ class MeetingListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        user = self.request.user
-        filterset = ctx["filterset"] or self.filterset_class(None, queryset=Meeting.objects.none(),
-                                                             request=self.request)
-        style_form(filterset.form)
-        ctx["filter_fields"] = [f for f in filterset.form if f.name not in self.scope_filters]
-        ctx["scope_fields"] = [f for f in filterset.form if f.name in self.scope_filters and f.value()]
-        scope_ids = [str(f.value()) for f in ctx["scope_fields"] if str(f.value()).isdigit()]
-        scope = list(Organization.objects.visible_to(user).filter(pk__in=scope_ids))
-        ctx["scope_organizations"] = scope
+        user, scope = self.request.user, ctx["scope_organizations"]
         ctx["log_for"] = next((o for o in scope if o.status == OrgStatus.ACTIVE
                                and can_act_on(user, o, Action.CHANGE)), None)
         return ctx

@@ -35,10 +35,15 @@ class ScopedPageMixin(LoginRequiredMixin):
 
 
 class ScopedListView(ScopedPageMixin, generic.ListView):
-    """A list filtered by a FilterSet shared with the API (``filterset_class``)."""
+    """A list filtered by a FilterSet shared with the API (``filterset_class``).
+
+    Filters named in ``scope_filters`` (an organization, a subtree) narrow the list rather than
+    refine it: the page keeps them as hidden fields and names the organizations they point at.
+    """
 
     filterset_class = None
     paginate_by = 50
+    scope_filters: tuple[str, ...] = ()
 
     def get_queryset(self):
         qs = super().get_queryset()
@@ -49,10 +54,19 @@ class ScopedListView(ScopedPageMixin, generic.ListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx["filterset"] = getattr(self, "filterset", None)
+        ctx["filterset"] = filterset = getattr(self, "filterset", None)
         query = self.request.GET.copy()
         query.pop("page", None)
         ctx["querystring"] = query.urlencode()
+        if filterset is not None:
+            from branches.models import Organization
+
+            form = style_form(filterset.form)
+            ctx["filter_fields"] = [f for f in form if f.name not in self.scope_filters]
+            ctx["scope_fields"] = [f for f in form if f.name in self.scope_filters and f.value()]
+            ids = [str(f.value()) for f in ctx["scope_fields"] if str(f.value()).isdigit()]
+            ctx["scope_organizations"] = (
+                list(Organization.objects.visible_to(self.request.user).filter(pk__in=ids)) if ids else [])
         return ctx
 
 

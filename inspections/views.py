@@ -128,15 +128,13 @@ class InspectionListView(ScopedListView):
         ticket_count=Count("visits__items__ticket", distinct=True),
     ).order_by("-starts_on", "-id")
     filterset_class = InspectionFilter
+    scope_filters = ("within",)
     template_name = "inspections/list.html"
     context_object_name = "inspections"
     paginate_by = 30
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        form = style_form(ctx["filterset"].form)
-        ctx["filter_fields"] = [f for f in form if f.name != "within"]
-        ctx["within"] = self.request.GET.get("within", "")
         ctx["can_create"] = can_inspect_somewhere(self.request.user)
         return ctx
 

@@ -16,7 +16,6 @@ from core.views import (
     ScopedPageMixin,
     can_act_on,
     get_scoped_object_or_404,
-    style_form,
 )
 
 from . import roster, services
@@ -26,7 +25,6 @@ from .forms import MemberForm, MemberRemoveForm, RosterImportForm
 from .models import Member
 
 # Filters that narrow the list to one organization: carried as hidden fields and shown as a label.
-SCOPE_FILTERS = ("organization", "within", "group")
 
 
 def writable_branches(user):
@@ -39,6 +37,7 @@ class MemberListView(ScopedListView):
     model = Member
     queryset = Member.objects.select_related("organization", "group")
     filterset_class = MemberFilter
+    scope_filters = ("organization", "within", "group")
     template_name = "members/list.html"
     context_object_name = "members"
     paginate_by = 30
@@ -52,12 +51,6 @@ class MemberListView(ScopedListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        filterset = ctx["filterset"]
-        style_form(filterset.form)
-        ctx["filter_fields"] = [f for f in filterset.form if f.name not in SCOPE_FILTERS]
-        ctx["scope_fields"] = [f for f in filterset.form if f.name in SCOPE_FILTERS and f.value()]
-        scope_ids = [f.value() for f in ctx["scope_fields"] if str(f.value()).isdigit()]
-        ctx["scope_organizations"] = Organization.objects.visible_to(self.request.user).filter(pk__in=scope_ids)
         ctx["can_change"] = writable_branches(self.request.user).exists()
         return ctx
 
